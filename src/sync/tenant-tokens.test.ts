@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../tests/support/test-db.ts';
-import { issueTenantToken, publicToken, tenantOfToken } from './tenant-tokens.ts';
+import { issueTenantToken, publicToken, tenantOfToken, tokenParts } from './tenant-tokens.ts';
 
 let t: TestStore;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ describe('tenant tokens', () => {
     const other = await issueTenantToken(t.store, b.id, 'ci');
     expect(await tenantOfToken(t.store, issued.token)).toBe(a.id);
     expect(await tenantOfToken(t.store, other.token)).toBe(b.id);
-    const secret = issued.token.split('_')[2]!;
+    const { secret } = tokenParts(issued.token)!;
     expect(JSON.stringify(issued.record)).not.toContain(secret);
     expect(Object.keys(publicToken(issued.record))).not.toContain('secretHash');
 
@@ -34,8 +34,8 @@ describe('tenant tokens', () => {
     const b = await t.store.tenants.create({ name: 'd' });
     const ta = await issueTenantToken(t.store, a.id, 'x');
     const tb = await issueTenantToken(t.store, b.id, 'x');
-    const [, idA] = ta.token.split('_');
-    const [, , secretB] = tb.token.split('_');
+    const { id: idA } = tokenParts(ta.token)!;
+    const { secret: secretB } = tokenParts(tb.token)!;
     for (const bad of ['', 'mlt_', ta.token.slice(0, -1), `${ta.token}x`, `mlt_${idA}_${secretB}`, ta.token.replace('mlt_', 'mlc_'), `mlt_${'f'.repeat(16)}_${secretB}`]) {
       expect(await tenantOfToken(t.store, bad), bad).toBeNull();
     }

@@ -17,13 +17,19 @@ export async function issueTenantToken(store: Store, tenantId: string, label: st
   return { token: `mlt_${id}_${secret}`, record };
 }
 
+/** A token's parts, or null when it is not shaped like one. The secret is base64url, so it may hold '_' itself. */
+export function tokenParts(presented: string): { id: string; secret: string } | null {
+  const match = TOKEN.exec(presented);
+  return match ? { id: match[1]!, secret: match[2]! } : null;
+}
+
 /** The tenant a presented token speaks for; null for anything malformed, unknown, revoked or wrong. */
 export async function tenantOfToken(store: Store, presented: string): Promise<string | null> {
-  const match = TOKEN.exec(presented);
-  if (!match) return null;
-  const row = await store.tenantTokens.getById(match[1]!);
+  const parts = tokenParts(presented);
+  if (!parts) return null;
+  const row = await store.tenantTokens.getById(parts.id);
   if (!row || row.revokedAt) return null;
-  const given = Buffer.from(hashOf(match[2]!), 'hex');
+  const given = Buffer.from(hashOf(parts.secret), 'hex');
   const stored = Buffer.from(row.secretHash, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored) ? row.tenantId : null;
 }

@@ -32,7 +32,7 @@ export const Money = z.union([z.number(), z.string(), z.bigint()]).transform((va
 });
 
 /** V1 ids are integers (notes §1); kept as strings. */
-export const IntId = z.union([z.number().int(), z.bigint(), z.string().regex(/^\d+$/)]).transform((v, ctx) => {
+export const IntId = z.union([z.number().int().nonnegative(), z.bigint().nonnegative(), z.string().regex(/^\d+$/)]).transform((v, ctx) => {
   if (typeof v === 'number' && !Number.isSafeInteger(v)) {
     ctx.addIssue({ code: 'custom', message: 'id lost precision as a JS number' });
     return z.NEVER;

@@ -14,7 +14,7 @@ export const IdLike = z.union([
   z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, {
     message: 'id lost precision as a JS number: parse the body with parseJsonExact',
   }),
-  z.bigint(),
+  z.bigint().nonnegative(),
 ]);
 
 /** A decimal amount or rate in any of the forms above, as text. Exponents ("1e-05") are accepted here. */

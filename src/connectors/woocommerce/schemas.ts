@@ -11,7 +11,7 @@ import { parseDec } from '../../core/money.ts';
 /** A WooCommerce id: a non-negative integer (some plugins send it as a numeric string). */
 export const WooId = z.union([
   z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, { message: 'must be a whole number' }),
-  z.bigint(),
+  z.bigint().nonnegative(),
   z
     .string()
     .trim()

@@ -114,6 +114,11 @@ describe('deliveries', () => {
     expect(woocommerceWebhook.verify(delivery(noId), connection)).toMatchObject({ ok: false, status: 400, code: 'webhook_invalid_body' });
   });
 
+  // Found by the fuzz suite: a negative id beyond 2^53 parses as a bigint and was taken as a record id.
+  it.each(['-9007199254740993', '-7', '0', '"-7"', '7.5'])('answers 400 to an id that is no WooCommerce id: %s', (id) => {
+    expect(woocommerceWebhook.verify(delivery(Buffer.from(`{"id":${id}}`)), connection)).toMatchObject({ ok: false, status: 400, code: 'webhook_invalid_body' });
+  });
+
   it('maps customer topics and acknowledges topics it does not sync', () => {
     const customer = Buffer.from('{"id":26,"email":"joao.silva@example.com","date_modified_gmt":"2017-03-21T19:11:16"}');
     const verdict = woocommerceWebhook.verify(delivery(customer, { 'X-WC-Webhook-Topic': 'customer.created' }), connection);

@@ -7,8 +7,8 @@
  *   <base>:mlc:lock:<key>          the key lock: "<jobId>:<token>" of the running job, with a TTL renewed while it runs
  *   <base>:mlc:parked:<key>        ids of jobs that found the key busy and wait (delayed) for it
  *   <base>:mlc:slot:<name>:<key>   the queued job of (key, name): hash id, runAt (ms), prio, added (0 until in BullMQ)
- * and, on BullMQ's own job hash <base>:<jobId>, the fields mlcAttempt (runs that got the key; parked tries don't
- * count) and mlcMergedInto (set on a twin merged into a retried job).
+ * and, on BullMQ's own job hash <base>:<jobId>, the fields mlcAttempt (runs that got the key; parked tries and
+ * waits don't count) and mlcMergedInto (set on a twin merged into a retried job).
  */
 import type { Redis } from 'ioredis';
 import { defineScript } from './redis.ts';
@@ -134,6 +134,13 @@ redis.call('HSET', KEYS[1], 'id', ARGV[2], 'runAt', runAt, 'prio', prio, 'added'
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], 'mlcMergedInto', ARGV[2]) end
 return {runAt, prio}`;
 
+// KEYS: job hash. A run that was a wait, not a failure, returns the attempt its ACQUIRE counted. A job gone
+// meanwhile is left alone: HINCRBY would bring back a bare hash that ACQUIRE then takes for a live job.
+const GIVE_BACK = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if tonumber(redis.call('HGET', KEYS[1], 'mlcAttempt') or '0') <= 0 then return 0 end
+return redis.call('HINCRBY', KEYS[1], 'mlcAttempt', -1)`;
+
 export interface QueueScripts {
   enqueue(slot: string, id: string, runAt: number, prio: number, jobKeyPrefix: string, pendingTtlMs: number): Promise<[string] | [string, string, string, string, string, string]>;
   settle(slot: string, jobHash: string, id: string, runAt: number, prio: number, jobKeyPrefix: string): Promise<['own', string, string] | ['merged', string, string, string, string, string, string]>;
@@ -144,6 +151,7 @@ export interface QueueScripts {
   release(lock: string, parked: string, lockValue: string): Promise<string[]>;
   requeue(slot: string, jobId: string, runAt: number, prio: number, jobKeyPrefix: string): Promise<[] | SlotState>;
   merge(slot: string, twinHash: string, twinId: string, jobId: string, runAt: number, prio: number): Promise<[string, string] | null>;
+  giveBack(jobHash: string): Promise<number>;
 }
 
 export function queueScripts(client: Redis): QueueScripts {
@@ -157,6 +165,7 @@ export function queueScripts(client: Redis): QueueScripts {
     release: defineScript(client, 'mlcQueueRelease', 2, RELEASE),
     requeue: defineScript(client, 'mlcQueueRequeue', 1, REQUEUE),
     merge: defineScript(client, 'mlcQueueMerge', 2, MERGE),
+    giveBack: defineScript(client, 'mlcQueueGiveBack', 1, GIVE_BACK),
   } as unknown as QueueScripts;
 }
 

@@ -190,6 +190,8 @@ export class BullmqWorker implements JobWorker {
   private async finish(entry: Running, outcome: JobOutcome, attempt: number): Promise<void> {
     if (outcome.status === 'retry') {
       const delay = Math.max(0, Math.floor(outcome.delayMs ?? backoffMs(attempt, this.parts.random)));
+      // The key is still held, so no other run of this job can count an attempt in between.
+      if (outcome.wait) await this.parts.scripts.giveBack(this.parts.jobKeyPrefix + entry.id).catch((error: unknown) => this.logError(error));
       await this.requeue(entry, Date.now() + delay, 'delayed');
       throw new DelayedError();
     }

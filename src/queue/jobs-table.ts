@@ -120,7 +120,7 @@ export function createJobsTableQueue(options: JobsTableQueueOptions): JobsTableQ
         );
       } else {
         const delay = outcome.delayMs ?? backoffMs(job.attempt, random);
-        await requeue(db, job, Math.max(0, delay), outcome.reason);
+        await requeue(db, job, Math.max(0, delay), outcome.reason, outcome.wait === true);
       }
     },
     handBack: (job) => requeue(db, job, 0, 'handed back at shutdown'),
@@ -179,9 +179,10 @@ export function createJobsTableQueue(options: JobsTableQueueOptions): JobsTableQ
 /**
  * Puts a claimed job back in the queue (retry or hand-back). If a queued twin (same key and name) arrived while it
  * ran, the twin merges into this job: the twin is deleted and its earlier run time and priority kept, so the
- * (key, name) slot stays single and this job keeps its attempt history.
+ * (key, name) slot stays single and this job keeps its attempt history. A `giveBack` run (a wait, not a failure)
+ * returns the attempt its claim counted.
  */
-async function requeue(db: Db, job: Claimed, delayMs: number, reason: string): Promise<void> {
+async function requeue(db: Db, job: Claimed, delayMs: number, reason: string, giveBack = false): Promise<void> {
   for (let round = 0; ; round++) {
     try {
       await db.transaction(async (tx) => {
@@ -194,9 +195,10 @@ async function requeue(db: Db, job: Claimed, delayMs: number, reason: string): P
         const twin = twins[0];
         await tx.query(
           `UPDATE jobs SET state = 'queued', locked_by = NULL, lease_until = NULL, last_error = $2,
-             run_at = LEAST(now() + ${ms('$3')}, $4::timestamptz), priority = LEAST(priority, $5::smallint), updated_at = now()
+             run_at = LEAST(now() + ${ms('$3')}, $4::timestamptz), priority = LEAST(priority, $5::smallint),
+             attempts = attempts - $6::int, updated_at = now()
            WHERE id = $1`,
-          [job.id, reason, delayMs, twin ? twin.run_at.toISOString() : null, twin ? twin.priority : null],
+          [job.id, reason, delayMs, twin ? twin.run_at.toISOString() : null, twin ? twin.priority : null, giveBack ? 1 : 0],
         );
       });
       return;

@@ -10,7 +10,7 @@ describe('decideFailure', () => {
   });
 
   it('waits as told on rate limits', () => {
-    expect(decideFailure(new SyncError('RATE_LIMITED', 'x', { retryAfterMs: 42_000 }), 3).job).toEqual({ status: 'retry', delayMs: 42_000, reason: expect.any(String) });
+    expect(decideFailure(new SyncError('RATE_LIMITED', 'x', { retryAfterMs: 42_000 }), 3).job).toEqual({ status: 'retry', delayMs: 42_000, reason: expect.any(String), wait: true });
   });
 
   it('retries transient failures with backoff, then fails with the count', () => {

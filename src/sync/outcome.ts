@@ -29,7 +29,7 @@ export function decideFailure(error: unknown, attempt: number): FailureDecision 
         ? { state: 'retrying', reason: `waiting for the connection to be reconnected: ${info.message}`, job: { status: 'done' }, parkConnection: true }
         : { state: 'failed', reason: info.message, job: { status: 'done' }, parkConnection: false };
     case 'rate':
-      return { state: 'retrying', reason: info.message, job: { status: 'retry', delayMs: info.retryAfterMs ?? 60_000, reason: info.message }, parkConnection: false };
+      return { state: 'retrying', reason: info.message, job: { status: 'retry', delayMs: info.retryAfterMs ?? 60_000, reason: info.message, wait: true }, parkConnection: false };
     case 'auth':
     case 'transient':
       if (attempt >= MAX_TRANSIENT_ATTEMPTS) {

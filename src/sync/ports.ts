@@ -304,8 +304,12 @@ export interface JobContext {
 
 export type JobOutcome =
   | { status: 'done' }
-  /** Run again later; without delayMs the queue backs off (capped exponential with jitter) from `attempt`. */
-  | { status: 'retry'; delayMs?: number; reason: string }
+  /**
+   * Run again later; without delayMs the queue backs off (capped exponential with jitter) from `attempt`.
+   * `wait`: nothing went wrong with the job (the service asked us to slow down), so the run gives its attempt back
+   * and a long wait never uses up the attempts a real failure is allowed.
+   */
+  | { status: 'retry'; delayMs?: number; reason: string; wait?: true }
   | { status: 'failed'; reason: string };
 
 export interface JobWorker {

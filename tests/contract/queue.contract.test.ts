@@ -233,6 +233,19 @@ for (const factory of factories) {
       expect(await queue.counts()).toEqual({ queued: 0, running: 0, done: 3, failed: 1 });
     });
 
+    it('a wait gives its attempt back: three waits, then a retry, count as attempts 1, 1, 1, 1, 2', async () => {
+      const attempts: number[] = [];
+      await queue.enqueue(spec('waits'));
+      work(queue, async (job) => {
+        attempts.push(job.attempt);
+        if (attempts.length <= 3) return { status: 'retry', delayMs: 20, reason: 'rate limited', wait: true };
+        if (attempts.length === 4) return { status: 'retry', delayMs: 20, reason: 'transient' };
+        return done;
+      });
+      await waitFor(async () => (await queue.counts()).done === 1, 5_000, 'the waiting job to finish');
+      expect(attempts).toEqual([1, 1, 1, 1, 2]);
+    });
+
     it('coalesces queued duplicates of one key, keeping the earlier run time and the first payload', async () => {
       const first = await queue.enqueue(spec('order:1', { delayMs: 60_000, payload: { n: 1 } }));
       const second = await queue.enqueue(spec('order:1', { payload: { n: 2 } }));

@@ -45,7 +45,7 @@ export async function connectCommand(system: string, options: ConnectOptions, pr
       await withRuntime(env, 'connect', async (rt) => {
         const result = await connectShopify(rt, { tenant: options.tenant, shop, token, webhookSecret, ...(options.apiBaseUrl ? { apiBaseUrl: options.apiBaseUrl } : {}) });
         print(`Connected: ${result.message}`);
-        print(`Point Shopify's webhooks (orders/*, customers/*) at: <public url>/webhooks/${result.connection.id}/${result.connection.webhookKey}`);
+        print(`\`ml-connector serve\` subscribes orders/* and customers/* itself, to <public url>/webhooks/${result.connection.id}/${result.connection.webhookKey} (set ML_CONNECTOR_PUBLIC_URL), and subscribes again any topic Shopify removes.`);
       });
       return;
     }

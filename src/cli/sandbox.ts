@@ -1,13 +1,14 @@
 /**
  * The sandbox a new user sees on `npm start`: both simulators in a child process, a tenant connected to them
  * through the same connect path a merchant uses (keys for Shopify, a real OAuth code exchange for Zoho
- * Books), webhooks subscribed, and sample orders placed. Each start makes a fresh sandbox tenant (the
+ * Books), webhooks subscribed by the product itself (as for a real shop), and sample orders placed. Each start makes a fresh sandbox tenant (the
  * simulators keep nothing); earlier sandbox connections are disabled.
  */
 import { randomBytes } from 'node:crypto';
 import { authorizeUrl } from '../connectors/zoho-books/auth.ts';
 import type { Runtime } from '../main.ts';
 import type { Connection } from '../sync/ports.ts';
+import { checkWebhooks } from '../sync/webhook-health.ts';
 import { connectShopify, connectZohoBooks } from './connect-flows.ts';
 import { SANDBOX_ORDERS, SANDBOX_SHOP } from './sandbox-orders.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
@@ -22,8 +23,6 @@ export interface Sandbox {
   ordersPlaced: number;
   stop(): Promise<void>;
 }
-
-const SHOPIFY_TOPICS = ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'customers/create', 'customers/update'];
 
 async function control<T>(base: string, path: string, body: unknown): Promise<T> {
   const response = await fetch(`${base}/_sim/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -64,8 +63,8 @@ export async function startSandbox(rt: Runtime, publicUrl: string): Promise<Sand
       config: { sandbox: true },
     });
 
-    const address = `${publicUrl}/webhooks/${shopify.connection.id}/${shopify.connection.webhookKey}`;
-    for (const topic of SHOPIFY_TOPICS) await control(shopifyUrl, 'shopify/subscribeWebhook', { shop: shop.domain, topic, address });
+    const webhooks = await checkWebhooks(rt.engine, shopify.connection, publicUrl);
+    if (!webhooks?.ok) throw new Error(`the sandbox could not subscribe its Shopify webhooks: ${webhooks?.message ?? 'no webhook support'}`);
     for (const { order } of SANDBOX_ORDERS) await control(shopifyUrl, 'shopify/placeOrder', { shop: shop.domain, order });
 
     const running = sims;

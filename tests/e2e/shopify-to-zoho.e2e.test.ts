@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hmacSha256Base64 } from '../../src/connectors/_kit/hmac.ts';
+import { checkWebhooks } from '../../src/sync/webhook-health.ts';
 import { SHOP, sampleOrder, startE2E, type E2E } from '../support/e2e.ts';
 
 let e: E2E;
@@ -172,6 +173,43 @@ describe('Shopify → Zoho Books', () => {
     await e.waitForRecords(ordersSynced(3), 'three orders');
     expect(e.invoices()).toHaveLength(3);
     expect(e.zohoRequests('GET', '/settings/currencies')).toBe(1);
+  });
+
+  it('subscribes the topics Shopify removed, says so, and polling catches the orders missed meanwhile', async () => {
+    e.startWorker();
+    const ours = () => e.shopify.listWebhooks(SHOP).filter((s) => s.uri === e.webhookUrl);
+    expect(ours()).toHaveLength(6);
+    // Shopify deletes a subscription whose deliveries keep failing (notes §4.4) and tells only by e-mail.
+    for (const s of ours().filter((s) => s.topic.startsWith('orders/'))) e.shopify.unsubscribeWebhook({ shop: SHOP, id: s.id });
+    const missed = e.shopify.placeOrder(SHOP, sampleOrder());
+    await e.shopify.settleWebhooks();
+
+    const health = await checkWebhooks(e.engine, e.source, e.appUrl);
+    expect(health?.ok).toBe(true);
+    expect(health?.repaired).toHaveLength(4);
+    expect(health?.repaired.join(' ')).toMatch(/orders\/create had no subscription/);
+    expect(ours().map((s) => s.topic).sort()).toEqual(['customers/create', 'customers/update', 'orders/cancelled', 'orders/create', 'orders/paid', 'orders/updated']);
+    const trail = await e.db.store.audit.list(e.tenantId, { connectionId: e.source.id });
+    expect(trail.filter((a) => a.step === 'webhooks-repaired')).toHaveLength(1);
+    // A second check finds nothing to do and subscribes nothing twice.
+    expect((await checkWebhooks(e.engine, e.source, e.appUrl))?.repaired).toEqual([]);
+    expect(ours()).toHaveLength(6);
+
+    expect((await e.engine.poll(e.source, 'orders')).queued).toBe(1);
+    const next = e.shopify.placeOrder(SHOP, sampleOrder());
+    await e.waitForRecords(ordersSynced(2), 'the missed order (polled) and the next one (webhook)');
+    expect(e.invoices().map((i) => i.reference_number).sort()).toEqual([missed.name, next.name].sort());
+  });
+
+  it('a new shop gets all six subscriptions from the product itself', async () => {
+    for (const s of e.shopify.listWebhooks(SHOP)) e.shopify.unsubscribeWebhook({ shop: SHOP, id: s.id });
+    const health = await checkWebhooks(e.engine, e.source, e.appUrl);
+    expect(health).toMatchObject({ ok: true });
+    expect(health?.repaired).toHaveLength(6);
+    e.startWorker();
+    const order = e.shopify.placeOrder(SHOP, sampleOrder());
+    await e.waitForRecords(ordersSynced(1), 'the order, by webhook');
+    expect(e.invoices().map((i) => i.reference_number)).toEqual([order.name]);
   });
 
   it('polling catches an order whose webhooks were all dropped', async () => {

@@ -51,8 +51,8 @@ function requestedCost(document: string, variables: Record<string, unknown> = {}
   const fragments = new Map(
     ast.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
-  const root = schema.getQueryType();
-  if (!root) throw new Error('no query root');
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  if (!root) throw new Error(`no ${operation.operation} root`);
 
   const fieldsOf = (set: SelectionSetNode, type: GraphQLCompositeType): { node: FieldNode; def: GraphQLField<unknown, unknown>; parent: GraphQLCompositeType }[] => {
     const out: { node: FieldNode; def: GraphQLField<unknown, unknown>; parent: GraphQLCompositeType }[] = [];
@@ -109,6 +109,7 @@ function requestedCost(document: string, variables: Record<string, unknown> = {}
 const VARIABLES: Record<string, Record<string, unknown>> = {
   OrdersPage: { first: manifest.polling.pageSize },
   CustomersPage: { first: manifest.polling.pageSize },
+  WebhookSubscriptions: { first: manifest.polling.pageSize },
 };
 
 describe('Shopify GraphQL documents', () => {

@@ -180,6 +180,26 @@ query Shop {
 }
 `.trim();
 
+/** Our subscriptions: those to one address, which is per connection (so another app's never show up here). */
+export const WEBHOOK_SUBSCRIPTIONS_QUERY = /* GraphQL */ `
+query WebhookSubscriptions($uri: String!, $first: Int!, $after: String) {
+  webhookSubscriptions(uri: $uri, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id legacyResourceId topic uri }
+  }
+}
+`.trim();
+
+/** `uri`, not the deprecated `callbackUrl` (notes §4.1). */
+export const WEBHOOK_SUBSCRIBE_MUTATION = /* GraphQL */ `
+mutation WebhookSubscribe($topic: WebhookSubscriptionTopic!, $uri: String!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
+    webhookSubscription { id legacyResourceId topic uri }
+    userErrors { field message }
+  }
+}
+`.trim();
+
 /** Every document, by operation name (the tests validate and cost each one). */
 export const QUERIES = {
   OrderById: ORDER_QUERY,
@@ -190,5 +210,7 @@ export const QUERIES = {
   CustomerById: CUSTOMER_QUERY,
   CustomersPage: CUSTOMERS_PAGE_QUERY,
   Shop: SHOP_QUERY,
+  WebhookSubscriptions: WEBHOOK_SUBSCRIPTIONS_QUERY,
+  WebhookSubscribe: WEBHOOK_SUBSCRIBE_MUTATION,
 } as const;
 export type OperationName = keyof typeof QUERIES;

@@ -176,6 +176,24 @@ export const ShopResponse = z.object({
   shop: z.object({ name: z.string(), myshopifyDomain: z.string(), currencyCode: z.string() }),
 });
 
+const WebhookSubscriptionNode = z.object({ id: z.string(), legacyResourceId: IdLike, topic: z.string(), uri: z.string() });
+
+export const WebhookSubscriptionsResponse = z.object({
+  webhookSubscriptions: z.object({
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+    nodes: z.array(WebhookSubscriptionNode),
+  }),
+});
+
+export const WebhookSubscribeResponse = z.object({
+  webhookSubscriptionCreate: z
+    .object({
+      webhookSubscription: WebhookSubscriptionNode.nullable(),
+      userErrors: z.array(z.object({ field: z.array(z.string()).nullable().optional(), message: z.string() })),
+    })
+    .nullable(),
+});
+
 /** The envelope of every GraphQL answer (notes §3): data, errors, and the cost extension. */
 export const GraphqlEnvelope = z.object({
   data: z.unknown().optional(),

@@ -4,7 +4,7 @@
  */
 import { isSyncError, SyncError } from '../../core/errors.ts';
 import type { Customer, Order } from '../../core/model.ts';
-import type { ConnectorContext, PingResult, SourceClient } from '../../sync/ports.ts';
+import type { ConnectorContext, PingResult, SourceClient, WebhookHealth } from '../../sync/ports.ts';
 import type { ShopifyClient, ShopifyClientOptions, ThrottleStatus } from './client.ts';
 import { createShopifyClient } from './client.ts';
 import { normalizeShopDomain } from './connector.ts';
@@ -21,12 +21,14 @@ import type { GqlOrder } from './schemas.ts';
 import { poll } from './streams.ts';
 import type { PollOptions } from './streams.ts';
 import { customerFromGraphql, orderFromGraphql } from './to-canonical.ts';
+import { ensureShopifyWebhooks } from './webhook-subscriptions.ts';
 
 export interface ShopifySourceOptions extends ShopifyClientOptions, PollOptions {}
 
 export interface ShopifySource extends SourceClient {
   /** The last cost-bucket state Shopify reported (for budget decisions), or null before the first call. */
   throttleStatus(): ThrottleStatus | null;
+  ensureWebhooks(address: string): Promise<WebhookHealth>;
 }
 
 export function createShopifySource(ctx: ConnectorContext, options: ShopifySourceOptions = {}): ShopifySource {
@@ -80,6 +82,8 @@ export function createShopifySource(ctx: ConnectorContext, options: ShopifySourc
     },
 
     poll: (stream, cursor, since) => poll(client, stream, cursor, since, options),
+
+    ensureWebhooks: (address) => ensureShopifyWebhooks(client, address),
   };
 }
 

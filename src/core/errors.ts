@@ -13,6 +13,7 @@ export interface ErrorSpec {
 export const ERRORS = {
   VALIDATION: { class: 'validation', message: 'the target refused the document as invalid' },
   SOURCE_PAYLOAD_INVALID: { class: 'validation', message: 'the source record does not match the expected shape' },
+  DEPENDENCY_BLOCKED: { class: 'validation', message: 'a record this one depends on cannot be posted' },
   TOTALS_MISMATCH: { class: 'conflict', message: 'the order total does not tie out' },
   TARGET_TOTAL_MISMATCH: { class: 'conflict', message: 'the target computed a different total' },
   DUPLICATE_IN_TARGET: { class: 'conflict', message: 'the target holds more than one document for this reference' },

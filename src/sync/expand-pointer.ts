@@ -14,7 +14,7 @@ export async function runExpandPointer(deps: EngineDeps, runtime: ConnectorRunti
   const event = await deps.store.inbox.get(job.tenantId, payload.eventId);
   const connection = await deps.store.connections.get(job.tenantId, payload.connectionId);
   if (!event?.pointer || !connection) return { status: 'failed', reason: `pointer event ${payload.eventId} or its connection is gone` };
-  if (connection.status !== 'active') return { status: 'retry', delayMs: 5 * 60_000, reason: `${connection.label} is ${connection.status}` };
+  if (connection.status !== 'active') return { status: 'retry', delayMs: 5 * 60_000, reason: `${connection.label} is ${connection.status}`, wait: true };
   const client = runtime.source(connection, { tenantId: job.tenantId, recordId: null });
   if (!client.expandPointer) return { status: 'failed', reason: `${connection.system} sends no pointer webhooks` };
   try {

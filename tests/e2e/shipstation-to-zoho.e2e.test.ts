@@ -136,6 +136,40 @@ describe('ShipStation → Zoho Books', () => {
     expect(after.journals.map((j) => j.reference_number).sort()).toEqual([expect.stringMatching(/^SHIP-.*[^D]$/), expect.stringMatching(/-VOID$/)].sort());
   });
 
+  it('a shipment whose order never reached the product brings the order in, then goes on its invoice', async () => {
+    p.startWorker();
+    ss.setWebhookSwitches({ dropRate: 1 });
+    const imported = ss.importOrder({ accountId: account.accountId, order: order() });
+    await ss.settleWebhooks();
+    ss.setWebhookSwitches({ dropRate: 0 });
+    expect(await p.records()).toEqual([]);
+
+    ss.shipOrder({ accountId: account.accountId, orderId: imported.orderId, carrierCode: 'ups', serviceCode: 'ups_ground', trackingNumber: '1Z999AA10123456785', shipmentCost: '8.50' });
+    await ss.settleWebhooks();
+    const all = await p.waitForRecords((rs) => rs.some((r) => r.entityType === 'shipment' && r.state === 'synced'), 'the shipment, after its order');
+    expect(all.filter((r) => r.entityType === 'order').map((r) => r.state)).toEqual(['synced']);
+    expect(p.invoices().map((i) => i.reference_number)).toEqual([imported.orderNumber]);
+    const shipmentRecord = all.find((r) => r.entityType === 'shipment');
+    const trail = await p.db.store.audit.list(p.tenantId, { recordId: shipmentRecord?.id ?? '' });
+    expect(trail.map((a) => a.step)).toContain('queued-order');
+  });
+
+  it('a shipment whose order is a conflict stops at once, naming the order, instead of waiting it out', async () => {
+    p.startWorker();
+    const imported = ss.importOrder({ accountId: account.accountId, order: order({ orderTotal: '99.99' }) });
+    await ss.settleWebhooks();
+    await p.waitForRecords((rs) => rs.some((r) => r.entityType === 'order' && r.state === 'conflict'), 'the order conflict');
+
+    ss.shipOrder({ accountId: account.accountId, orderId: imported.orderId, carrierCode: 'ups', serviceCode: 'ups_ground', trackingNumber: '1Z999AA10123456786', shipmentCost: '8.50' });
+    await ss.settleWebhooks();
+    const all = await p.waitForRecords((rs) => rs.some((r) => r.entityType === 'shipment' && r.state === 'failed'), 'the shipment to stop');
+    const shipmentRecord = all.find((r) => r.entityType === 'shipment');
+    expect(shipmentRecord?.attempts).toBe(1);
+    expect(shipmentRecord?.reason).toContain(`order ${imported.orderNumber} is conflict (`);
+    expect(shipmentRecord?.reason).toContain('replay the shipment once the order has its invoice');
+    expect(p.invoices()).toEqual([]);
+  });
+
   it('a 429 storm on the 40-per-minute budget loses nothing and duplicates nothing', async () => {
     p.startWorker(4);
     ss.server.faults.add({ pathPrefix: '/orders', method: 'GET', status: 429, rate: 0.5, times: 12, body: { message: 'Too Many Requests' }, headers: { 'X-Rate-Limit-Limit': '40', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '1' } });

@@ -1,8 +1,8 @@
 /**
  * The sandbox a new user sees on `npm start`: both simulators in a child process, a tenant connected to them
  * through the same connect path a merchant uses (keys for Shopify, a real OAuth code exchange for Zoho
- * Books), webhooks subscribed by the product itself (as for a real shop), and sample orders placed. Each start makes a fresh sandbox tenant (the
- * simulators keep nothing); earlier sandbox connections are disabled.
+ * Books), webhooks subscribed by the product itself (as for a real shop), and sample orders placed. Each start
+ * makes a fresh sandbox tenant (the simulators keep nothing); earlier sandbox connections are disabled.
  */
 import { randomBytes } from 'node:crypto';
 import { authorizeUrl } from '../connectors/zoho-books/auth.ts';

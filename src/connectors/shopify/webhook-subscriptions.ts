@@ -17,7 +17,7 @@ import { WebhookSubscribeResponse, WebhookSubscriptionsResponse } from './schema
 const HANDLED_TOPICS = Object.keys(manifest.webhook.topics) as ShopifyTopic[];
 
 /** `orders/create` → `ORDERS_CREATE`, the GraphQL enum spelling (notes §4.1). */
-export function graphqlTopic(topic: string): string {
+function graphqlTopic(topic: string): string {
   return topic.toUpperCase().replace(/\//g, '_');
 }
 

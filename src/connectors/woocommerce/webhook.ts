@@ -78,7 +78,7 @@ export const woocommerceWebhook: WebhookVerifier = {
 
     const record = isRecord(body) ? body : {};
     const id = record['id'];
-    const sourceId = typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? String(id) : typeof id === 'bigint' && id > 0n ? id.toString() : typeof id === 'string' && /^\d+$/.test(id.trim()) ? id.trim() : null;
+    const sourceId = typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? String(id) : typeof id === 'bigint' && id > 0n ? id.toString() : typeof id === 'string' && /^[1-9]\d*$/.test(id.trim()) ? id.trim() : null;
     if (sourceId === null) return refuse(400, 'webhook_invalid_body', `The ${topic} body has no id.`);
 
     const modified = typeof record['date_modified_gmt'] === 'string' ? record['date_modified_gmt'] : '';

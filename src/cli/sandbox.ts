@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { authorizeUrl } from '../connectors/zoho-books/auth.ts';
 import type { Runtime } from '../main.ts';
 import type { Connection } from '../sync/ports.ts';
-import { checkWebhooks } from '../sync/webhook-health.ts';
+import { webhookAddress } from '../sync/webhook-health.ts';
 import { connectShopify, connectZohoBooks } from './connect-flows.ts';
 import { SANDBOX_ORDERS, SANDBOX_SHOP } from './sandbox-orders.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
@@ -63,7 +63,9 @@ export async function startSandbox(rt: Runtime, publicUrl: string): Promise<Sand
       config: { sandbox: true },
     });
 
-    const webhooks = await checkWebhooks(rt.engine, shopify.connection, publicUrl);
+    // The source's own subscribe path, called directly: a first subscription is set-up, not a repair to report.
+    const source = rt.engine.runtime.source(shopify.connection, { tenantId: shopify.connection.tenantId, recordId: null });
+    const webhooks = await source.ensureWebhooks?.(webhookAddress(publicUrl, shopify.connection));
     if (!webhooks?.ok) throw new Error(`the sandbox could not subscribe its Shopify webhooks: ${webhooks?.message ?? 'no webhook support'}`);
     for (const { order } of SANDBOX_ORDERS) await control(shopifyUrl, 'shopify/placeOrder', { shop: shop.domain, order });
 

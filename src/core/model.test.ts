@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Id, Order } from './model.ts';
+import { Id, Order, WholeId } from './model.ts';
 
 const order = {
   source: 'shopify', id: '820982911946154508', number: '#1001', status: 'paid', currency: 'USD', taxesIncluded: false,
@@ -18,6 +18,12 @@ describe('canonical model', () => {
 
   it('refuses an id that already lost precision as a JS number', () => {
     expect(Id.safeParse(2 ** 53 + 2).success).toBe(false);
+  });
+
+  it('refuses a negative id in any form, and a whole-number id that is not digits', () => {
+    for (const bad of [-1, -9007199254740993n, 1.5]) expect(Id.safeParse(bad).success, String(bad)).toBe(false);
+    for (const bad of [-1, -9007199254740993n, '-7', '7.5', 'gid://shopify/Order/1', '', 1.5]) expect(WholeId.safeParse(bad).success, String(bad)).toBe(false);
+    expect([0, 7, 9007199254740993n, ' 42 '].map((v) => WholeId.parse(v))).toEqual(['0', '7', '9007199254740993', '42']);
   });
 
   it('refuses a float-like amount that is not a decimal string', () => {

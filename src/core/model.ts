@@ -19,17 +19,22 @@ export const Decimal = z
   .transform((v) => (typeof v === 'bigint' ? v.toString() : v.trim()))
   .refine(isDecimalString, { message: 'must be a decimal amount such as "12.30"' });
 
+const LOST_PRECISION = 'id lost precision as a JS number; parse JSON with parseJsonExact';
+
+/** A numeric id is a whole number from 0: no source numbers a record below zero. */
+const numericId = z.union([
+  z.bigint().nonnegative({ message: 'an id is never negative' }),
+  z.number().nonnegative({ message: 'an id is never negative' }).refine(Number.isSafeInteger, { message: LOST_PRECISION }),
+]);
+
 /** Ids arrive as numbers, big-number strings or gids; they leave as strings. A JS number above 2^53 is refused. */
-export const Id = z.union([z.string().min(1), z.bigint(), z.number()]).transform((v, ctx) => {
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) {
-      ctx.addIssue({ code: 'custom', message: 'id lost precision as a JS number; parse JSON with parseJsonExact' });
-      return z.NEVER;
-    }
-    return String(v);
-  }
-  return String(v);
-});
+export const Id = z.union([z.string().min(1), numericId]).transform((v) => String(v));
+
+/**
+ * Ids of sources that number their records (WooCommerce, ShipStation V1): a whole number as a JSON number, a bigint
+ * (beyond 2^53, from parseJsonExact) or digits in a string (some plugins quote them); they leave as digits.
+ */
+export const WholeId = z.union([numericId, z.string().trim().regex(/^\d+$/, { message: 'an id must be a whole number' })]).transform((v) => String(v));
 
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"');
 export const IsoDateTime = z.string().datetime({ offset: true });

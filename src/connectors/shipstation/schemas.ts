@@ -5,6 +5,7 @@
  * payloads carry every key with nulls, old doc examples drop them), strict about what we compute with.
  */
 import { z } from 'zod';
+import { WholeId } from '../../core/model.ts';
 import { formatDec, isDecimalString, parseDec } from '../../core/money.ts';
 
 const Text = z.string().nullish();
@@ -32,13 +33,7 @@ export const Money = z.union([z.number(), z.string(), z.bigint()]).transform((va
 });
 
 /** V1 ids are integers (notes §1); kept as strings. */
-export const IntId = z.union([z.number().int().nonnegative(), z.bigint().nonnegative(), z.string().regex(/^\d+$/)]).transform((v, ctx) => {
-  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
-    ctx.addIssue({ code: 'custom', message: 'id lost precision as a JS number' });
-    return z.NEVER;
-  }
-  return String(v);
-});
+export const IntId = WholeId;
 
 /** `orderNumber` is a string, but some stores send digits that a serialiser may have turned into a number. */
 const LooseText = z.union([z.string(), z.number(), z.bigint()]).transform((v) => String(v));

@@ -7,15 +7,8 @@
  * rate arrives as its source text ("0.0725") or, when integral, as a number. Unknown fields are dropped.
  */
 import { z } from 'zod';
+import { Id } from '../../core/model.ts';
 import { parseDec } from '../../core/money.ts';
-
-export const IdLike = z.union([
-  z.string().min(1),
-  z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, {
-    message: 'id lost precision as a JS number: parse the body with parseJsonExact',
-  }),
-  z.bigint().nonnegative(),
-]);
 
 /** A decimal amount or rate in any of the forms above, as text. Exponents ("1e-05") are accepted here. */
 export const Amount = z
@@ -120,7 +113,7 @@ export type GqlDiscountApplication = z.infer<typeof GqlDiscountApplication>;
 
 export const GqlCustomer = z.object({
   id: z.string(),
-  legacyResourceId: IdLike.nullish(),
+  legacyResourceId: Id.nullish(),
   firstName: text,
   lastName: text,
   defaultEmailAddress: z.object({ emailAddress: text }).nullish(),
@@ -132,7 +125,7 @@ export type GqlCustomer = z.infer<typeof GqlCustomer>;
 
 export const GqlOrder = z.object({
   id: z.string(),
-  legacyResourceId: IdLike.nullish(),
+  legacyResourceId: Id.nullish(),
   name: z.string(),
   email: text,
   createdAt: z.string(),
@@ -167,7 +160,7 @@ export const OrderDiscountApplicationsResponse = z.object({
   order: z.object({ discountApplications: connection(GqlDiscountApplication) }).nullable(),
 });
 
-const ChangedNode = z.object({ id: z.string(), legacyResourceId: IdLike.nullish(), updatedAt: z.string() });
+const ChangedNode = z.object({ id: z.string(), legacyResourceId: Id.nullish(), updatedAt: z.string() });
 export type ChangedNode = z.infer<typeof ChangedNode>;
 export const OrdersPageResponse = z.object({ orders: z.object({ pageInfo: GqlPageInfo, nodes: z.array(ChangedNode) }) });
 export const CustomersPageResponse = z.object({ customers: z.object({ pageInfo: GqlPageInfo, nodes: z.array(ChangedNode) }) });
@@ -176,7 +169,7 @@ export const ShopResponse = z.object({
   shop: z.object({ name: z.string(), myshopifyDomain: z.string(), currencyCode: z.string() }),
 });
 
-const WebhookSubscriptionNode = z.object({ id: z.string(), legacyResourceId: IdLike, topic: z.string(), uri: z.string() });
+const WebhookSubscriptionNode = z.object({ id: z.string(), legacyResourceId: Id, topic: z.string(), uri: z.string() });
 
 export const WebhookSubscriptionsResponse = z.object({
   webhookSubscriptions: z.object({
@@ -260,7 +253,7 @@ export const RestAddress = z.object({
 });
 
 export const RestLineItem = z.object({
-  id: IdLike,
+  id: Id,
   title: z.string(),
   name: text,
   sku: text,
@@ -268,14 +261,14 @@ export const RestLineItem = z.object({
   price: Amount,
   price_set: RestMoneySet.nullish(),
   taxable: z.boolean().nullish(),
-  product_id: IdLike.nullish(),
+  product_id: Id.nullish(),
   tax_lines: z.array(RestTaxLine).nullish(),
   discount_allocations: z.array(RestDiscountAllocation).nullish(),
 });
 export type RestLineItem = z.infer<typeof RestLineItem>;
 
 export const RestShippingLine = z.object({
-  id: IdLike.nullish(),
+  id: Id.nullish(),
   title: z.string(),
   code: text,
   price: Amount,
@@ -287,7 +280,7 @@ export const RestShippingLine = z.object({
 export type RestShippingLine = z.infer<typeof RestShippingLine>;
 
 export const RestCustomer = z.object({
-  id: IdLike,
+  id: Id,
   email: text,
   first_name: text,
   last_name: text,
@@ -298,7 +291,7 @@ export const RestCustomer = z.object({
 export type RestCustomer = z.infer<typeof RestCustomer>;
 
 export const RestOrder = z.object({
-  id: IdLike,
+  id: Id,
   name: z.string(),
   email: text,
   contact_email: text,

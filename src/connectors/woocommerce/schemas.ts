@@ -6,17 +6,11 @@
  * `""`. Unknown keys (plugins add many) are dropped.
  */
 import { z } from 'zod';
+import { WholeId } from '../../core/model.ts';
 import { parseDec } from '../../core/money.ts';
 
-/** A WooCommerce id: a non-negative integer (some plugins send it as a numeric string). */
-export const WooId = z.union([
-  z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, { message: 'must be a whole number' }),
-  z.bigint().nonnegative(),
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { message: 'must be a whole number' }),
-]).transform((v) => String(v));
+/** A WooCommerce id: a whole number from 0 (0 means "none": a guest's customer_id, a line's missing product). */
+export const WooId = WholeId;
 
 /** Money or a rate as text: "6.00", "0.9", "0.131774", 3 (a JSON number), or "" / null (blank → "0"). */
 export const Amount = z

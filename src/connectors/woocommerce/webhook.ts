@@ -22,6 +22,7 @@
  * simulator's `duplicateRate`), and different for any other state of any record.
  */
 import { JsonSyntaxError, parseJsonExact } from '../../core/json.ts';
+import { WholeId } from '../../core/model.ts';
 import type { Connection, WebhookEvent, WebhookInput, WebhookVerdict, WebhookVerifier } from '../../sync/ports.ts';
 import { headerValue, hmacSha256Base64, missingHeaders, safeEqual } from '../_kit/hmac.ts';
 import { entityTypeOfTopic, manifest, normalizeSiteUrl, siteUrlOf } from './connector.ts';
@@ -77,9 +78,10 @@ export const woocommerceWebhook: WebhookVerifier = {
     if (!entityType) return { ok: true, events: [] };
 
     const record = isRecord(body) ? body : {};
-    const id = record['id'];
-    const sourceId = typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? String(id) : typeof id === 'bigint' && id > 0n ? id.toString() : typeof id === 'string' && /^[1-9]\d*$/.test(id.trim()) ? id.trim() : null;
-    if (sourceId === null) return refuse(400, 'webhook_invalid_body', `The ${topic} body has no id.`);
+    const id = WholeId.safeParse(record['id']);
+    // 0 is WooCommerce's "none", never a record.
+    if (!id.success || /^0+$/.test(id.data)) return refuse(400, 'webhook_invalid_body', `The ${topic} body has no id.`);
+    const sourceId = id.data;
 
     const modified = typeof record['date_modified_gmt'] === 'string' ? record['date_modified_gmt'] : '';
     const hookId = headerValue(headers, 'X-WC-Webhook-ID') ?? '';
